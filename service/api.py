@@ -1,0 +1,58 @@
+"""The /v1 JSON API."""
+
+from flask import Blueprint, current_app, request
+
+from .errors import APIError
+
+api = Blueprint("api", __name__, url_prefix="/v1")
+
+
+def get_classifier():
+    return current_app.extensions["classifier"]
+
+
+def get_json_object():
+    """The request body as a JSON object, or a 415/400/422 error saying what is wrong."""
+    if not request.is_json:
+        raise APIError(415, f"send Content-Type: application/json (got '{request.content_type or 'none'}')")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise APIError(400, "the body is not valid JSON")
+    if not isinstance(body, dict):
+        raise APIError(422, f"the body must be a JSON object, got {type(body).__name__}")
+    return body
+
+
+def get_texts(body):
+    """Validate `texts`: a non-empty list of non-empty strings within the configured limits."""
+    texts = body.get("texts")
+    if "texts" not in body:
+        raise APIError(422, "field 'texts' is required: a list of strings")
+    if not isinstance(texts, list):
+        raise APIError(422, f"field 'texts' must be a list of strings, got {type(texts).__name__}")
+    if not texts:
+        raise APIError(422, "field 'texts' is empty: send at least one text")
+    limit = current_app.config["MAX_TEXTS"]
+    if len(texts) > limit:
+        raise APIError(422, f"field 'texts' has {len(texts)} items; the limit is {limit} per request")
+    max_chars = current_app.config["MAX_TEXT_CHARS"]
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise APIError(422, f"texts[{i}] must be a string, got {type(text).__name__}")
+        if not text.strip():
+            raise APIError(422, f"texts[{i}] is empty")
+        if len(text) > max_chars:
+            raise APIError(422, f"texts[{i}] has {len(text)} characters; the limit is {max_chars}")
+    return texts
+
+
+@api.post("/classify")
+def classify():
+    texts = get_texts(get_json_object())
+    results = get_classifier().classify(texts, batch_size=current_app.config["BATCH_SIZE"])
+    return {"model": current_app.extensions["model_info"]["id"], "results": results}
+
+
+@api.get("/model")
+def model():
+    return current_app.extensions["model_info"]

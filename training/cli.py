@@ -1,0 +1,74 @@
+"""Command line: thin wrappers that parse arguments and call the plain functions."""
+
+import argparse
+import json
+import sys
+
+from geostance import DataError, ModelFilesError, MultiTaskClassifier, SchemaError, load_examples
+
+from .evaluate import evaluate
+from .train import TrainConfig, train
+
+
+def split_files(value):
+    return [part for part in value.split(",") if part]
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m training", description="Train and evaluate geostance models.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("train", help="fine-tune a model on labeled JSONL/CSV files")
+    p.add_argument("--data", required=True, type=split_files, help="training file(s), comma-separated")
+    p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--dev", type=split_files, help="dev file(s) for model selection (default: a stratified share of --data)")
+    p.add_argument("--test", type=split_files, help="test file(s) evaluated after training and recorded in metrics.json")
+    p.add_argument("--base-model", help="local Hugging Face encoder directory (default: bundled all-MiniLM-L6-v2)")
+    p.add_argument("--tasks", type=split_files, help="train only these tasks (default: every labeled column)")
+    defaults = TrainConfig()
+    p.add_argument("--epochs", type=int, default=defaults.epochs, help="passes over the training data")
+    p.add_argument("--seed", type=int, default=defaults.seed, help="random seed; same data and seed give the same model")
+    p.add_argument("--batch-size", type=int, default=defaults.batch_size, help="windows per optimisation step")
+    p.add_argument("--learning-rate", type=float, default=defaults.learning_rate, help="encoder learning rate")
+    p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: run all epochs)")
+
+    p = commands.add_parser("evaluate", help="evaluate a model on a labeled file")
+    p.add_argument("--model", required=True, help="model directory")
+    p.add_argument("--data", required=True, type=split_files, help="labeled file(s), comma-separated")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    return parser
+
+
+def run_train(args):
+    config = TrainConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size,
+                         learning_rate=args.learning_rate, max_steps=args.max_steps)
+    classifier = train(args.data, args.out, dev=args.dev, test=args.test, base_model=args.base_model,
+                       tasks=args.tasks, config=config)
+    print(f"saved {args.out} (tasks: {', '.join(classifier.task_names)})")
+
+
+def run_evaluate(args):
+    classifier = MultiTaskClassifier.from_pretrained(args.model)
+    report = evaluate(classifier, load_examples(args.data, classifier.schema))
+    print(json.dumps(report, indent=None if args.json else 2) if args.json else format_report(report))
+
+
+def format_report(report):
+    lines = [f"n = {report['n']}"]
+    for task, m in report["tasks"].items():
+        lo, hi = m["macro_f1_ci95"]
+        lines.append(f"\n{task} (n={m['n']}): accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}]  ECE {m['ece']:.3f}")
+        lines.append(f"  {'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
+        for label, s in m["per_label"].items():
+            lines.append(f"  {label:<14}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>10}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        {"train": run_train, "evaluate": run_evaluate}[args.command](args)
+    except (DataError, ModelFilesError, SchemaError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
