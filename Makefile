@@ -16,18 +16,18 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(MODEL)/labels.json: | setup
+$(MODEL)/metrics.json: | setup
 	$(PY) -m training train --data $(TRAIN_DATA) --dev $(DEV_DATA) --test $(TEST_DATA) --out $(MODEL)
 
 model: setup
 	rm -rf $(MODEL)
-	$(MAKE) $(MODEL)/labels.json
+	$(MAKE) $(MODEL)/metrics.json
 
-serve: setup $(MODEL)/labels.json
+serve: setup $(MODEL)/metrics.json
 	$(PY) -m service serve --model $(MODEL) --host 127.0.0.1 --port 8000
 
 test: setup
 	$(PY) -m pytest -q tests
 
-bench: setup $(MODEL)/labels.json
+bench: setup $(MODEL)/metrics.json
 	$(PY) -m bench.throughput

