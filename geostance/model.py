@@ -122,8 +122,8 @@ class MultiTaskClassifier:
             outputs = self.network(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
         return [output.float().numpy() for output in outputs]
 
-    def scores(self, texts, batch_size=32):
-        """Per-task probabilities for `texts` and the number of windows each text used.
+    def logits(self, texts, batch_size=32):
+        """Per-task logits of shape (len(texts), n_labels), and the number of windows each text used.
 
         Windows are sorted by length so batches carry little padding; a text spanning
         several windows gets the token-weighted mean of its windows' logits.
@@ -143,10 +143,17 @@ class MultiTaskClassifier:
         weights = np.zeros((len(texts), len(windows)))
         weights[owners, np.arange(len(windows))] = lengths
         weights /= weights.sum(axis=1, keepdims=True)
+        return {task: weights @ task_logits for task, task_logits in zip(tasks, logits)}, np.bincount(owners, minlength=len(texts))
+
+    def probabilities(self, logits):
+        """Calibrated probabilities: softmax of each task's logits divided by its fitted temperature."""
         temperatures = self.settings.get("temperatures", {})
-        probs = {task: softmax(weights @ task_logits / temperatures.get(task, 1.0))
-                 for task, task_logits in zip(tasks, logits)}
-        return probs, np.bincount(owners, minlength=len(texts))
+        return {task: softmax(task_logits / temperatures.get(task, 1.0)) for task, task_logits in logits.items()}
+
+    def scores(self, texts, batch_size=32):
+        """Per-task calibrated probabilities for `texts` and the number of windows each text used."""
+        logits, windows = self.logits(texts, batch_size)
+        return self.probabilities(logits), windows
 
     def predict_proba(self, texts, batch_size=32):
         """Per-task probability arrays of shape (len(texts), n_labels)."""
