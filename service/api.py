@@ -2,6 +2,8 @@
 
 from flask import Blueprint, current_app, request
 
+from geostance.documents import classify_document
+
 from .errors import APIError
 
 api = Blueprint("api", __name__, url_prefix="/v1")
@@ -51,6 +53,22 @@ def classify():
     texts = get_texts(get_json_object())
     results = get_classifier().classify(texts, batch_size=current_app.config["BATCH_SIZE"])
     return {"model": current_app.extensions["model_info"]["id"], "results": results}
+
+
+@api.post("/documents")
+def documents():
+    body = get_json_object()
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise APIError(422, "field 'text' is required: the whole article as a string" if text is None
+                       else f"field 'text' must be a string, got {type(text).__name__}")
+    if not text.strip():
+        raise APIError(422, "field 'text' is empty")
+    limit = current_app.config["MAX_DOCUMENT_CHARS"]
+    if len(text) > limit:
+        raise APIError(422, f"field 'text' has {len(text)} characters; the limit is {limit}")
+    document = classify_document(get_classifier(), text, batch_size=current_app.config["BATCH_SIZE"])
+    return {"model": current_app.extensions["model_info"]["id"], **document}
 
 
 @api.get("/model")

@@ -46,3 +46,27 @@ def test_unknown_route_and_wrong_method_are_json(client):
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     wrong = client.get("/v1/classify")
     assert wrong.status_code == 405 and "POST" in wrong.headers["Allow"]
+
+
+def test_document_paragraphs_carry_offsets_into_the_original(client):
+    from tests.test_paragraphs import ARTICLE
+
+    body = client.post("/v1/documents", json={"text": ARTICLE}).get_json()
+    paragraphs = body["paragraphs"]
+    assert len(paragraphs) == 4
+    for p in paragraphs:
+        assert " ".join(ARTICLE[p["start"]:p["end"]].split()) == p["text"]
+        assert p["stance"]["label"] in ("balancing", "pro-Russia", "pro-West")
+    summary = body["summary"]
+    assert summary["paragraphs"] == 4
+    assert abs(sum(summary["stance"]["share"].values()) - 1) < 1e-3
+    assert summary["stance"]["path"][0]["from"] == 0 and summary["stance"]["path"][-1]["to"] == 3
+    assert summary["stance"]["dominant"] in summary["stance"]["share"]
+
+
+@pytest.mark.parametrize("payload, fragment", [
+    ({}, "'text' is required"), ({"text": 5}, "must be a string"), ({"text": " \n "}, "is empty"),
+])
+def test_bad_documents_get_422(client, payload, fragment):
+    response = client.post("/v1/documents", json=payload)
+    assert response.status_code == 422 and fragment in response.get_json()["error"]["message"]
