@@ -3,9 +3,13 @@
 from .paragraphs import split_paragraphs
 
 
-def classify_document(classifier, text, batch_size=32):
-    """Paragraphs with offsets and per-task results, plus the summary of the whole text."""
-    paragraphs = split_paragraphs(text)
+def classify_document(classifier, text, batch_size=32, paragraphs=None):
+    """Paragraphs with offsets and per-task results, plus the summary of the whole text.
+
+    `paragraphs` is `split_paragraphs(text)` when the caller has already split it.
+    """
+    if paragraphs is None:
+        paragraphs = split_paragraphs(text)
     results = classifier.classify([p.text for p in paragraphs], batch_size=batch_size)
     items = [{"index": i, "start": p.start, "end": p.end, "text": p.text, **result}
              for i, (p, result) in enumerate(zip(paragraphs, results))]

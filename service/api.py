@@ -1,8 +1,9 @@
 """The /v1 JSON API."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, g, request
 
 from geostance.documents import classify_document
+from geostance.paragraphs import split_paragraphs
 
 from .errors import APIError
 
@@ -13,15 +14,26 @@ def get_classifier():
     return current_app.extensions["classifier"]
 
 
+JSON_TYPES = ((bool, "boolean"), (str, "string"), (int, "number"), (float, "number"), (list, "array"), (dict, "object"))
+
+
+def json_type(value):
+    """The JSON name of a decoded value's type, for error messages."""
+    return next((name for kind, name in JSON_TYPES if isinstance(value, kind)), "null")
+
+
 def get_json_object():
     """The request body as a JSON object, or a 415/400/422 error saying what is wrong."""
     if not request.is_json:
         raise APIError(415, f"send Content-Type: application/json (got '{request.content_type or 'none'}')")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise APIError(400, "the body is not valid JSON")
+    try:
+        body = current_app.json.loads(request.get_data())
+    except ValueError as err:
+        raise APIError(400, f"the body is not valid JSON: {err}") from None
+    except RecursionError:
+        raise APIError(400, "the body is not valid JSON: it is nested too deeply") from None
     if not isinstance(body, dict):
-        raise APIError(422, f"the body must be a JSON object, got {type(body).__name__}")
+        raise APIError(422, f"the body must be a JSON object, got {json_type(body)}")
     return body
 
 
@@ -29,9 +41,9 @@ def get_texts(body):
     """Validate `texts`: a non-empty list of non-empty strings within the configured limits."""
     texts = body.get("texts")
     if "texts" not in body:
-        raise APIError(422, "field 'texts' is required: a list of strings")
+        raise APIError(422, "field 'texts' is required: an array of strings")
     if not isinstance(texts, list):
-        raise APIError(422, f"field 'texts' must be a list of strings, got {type(texts).__name__}")
+        raise APIError(422, f"field 'texts' must be an array of strings, got {json_type(texts)}")
     if not texts:
         raise APIError(422, "field 'texts' is empty: send at least one text")
     limit = current_app.config["MAX_TEXTS"]
@@ -40,7 +52,7 @@ def get_texts(body):
     max_chars = current_app.config["MAX_TEXT_CHARS"]
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise APIError(422, f"texts[{i}] must be a string, got {type(text).__name__}")
+            raise APIError(422, f"texts[{i}] must be a string, got {json_type(text)}")
         if not text.strip():
             raise APIError(422, f"texts[{i}] is empty")
         if len(text) > max_chars:
@@ -51,6 +63,7 @@ def get_texts(body):
 @api.post("/classify")
 def classify():
     texts = get_texts(get_json_object())
+    g.texts = len(texts)
     results = get_classifier().classify(texts, batch_size=current_app.config["BATCH_SIZE"])
     return {"model": current_app.extensions["model_info"]["id"], "results": results}
 
@@ -58,16 +71,23 @@ def classify():
 @api.post("/documents")
 def documents():
     body = get_json_object()
-    text = body.get("text")
+    if "text" not in body:
+        raise APIError(422, "field 'text' is required: the whole article as a string")
+    text = body["text"]
     if not isinstance(text, str):
-        raise APIError(422, "field 'text' is required: the whole article as a string" if text is None
-                       else f"field 'text' must be a string, got {type(text).__name__}")
+        raise APIError(422, f"field 'text' must be a string, got {json_type(text)}")
     if not text.strip():
         raise APIError(422, "field 'text' is empty")
     limit = current_app.config["MAX_DOCUMENT_CHARS"]
     if len(text) > limit:
         raise APIError(422, f"field 'text' has {len(text)} characters; the limit is {limit}")
-    document = classify_document(get_classifier(), text, batch_size=current_app.config["BATCH_SIZE"])
+    paragraphs = split_paragraphs(text)
+    limit = current_app.config["MAX_DOCUMENT_PARAGRAPHS"]
+    if len(paragraphs) > limit:
+        raise APIError(422, f"field 'text' splits into {len(paragraphs)} paragraphs; the limit is {limit}")
+    g.texts = len(paragraphs)
+    document = classify_document(get_classifier(), text, batch_size=current_app.config["BATCH_SIZE"],
+                                 paragraphs=paragraphs)
     return {"model": current_app.extensions["model_info"]["id"], **document}
 
 

@@ -5,31 +5,52 @@ import os
 from flask import Flask
 
 from .api import api
+from .auth import register_api_keys
 from .errors import register_error_handlers
 from .health import health
 from .model_info import describe, load_classifier
+from .observability import register_observability
+from .openapi import openapi
 
 DEFAULTS = {
     "MODEL_DIR": "models/default",
     "MAX_TEXTS": 64,
     "MAX_TEXT_CHARS": 50_000,
     "MAX_DOCUMENT_CHARS": 200_000,
+    "MAX_DOCUMENT_PARAGRAPHS": 1_000,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "BATCH_SIZE": 32,
+    "API_KEYS": "",
+    "ACCESS_LOG": True,
 }
 ENVIRONMENT = {"GEOSTANCE_MODEL": "MODEL_DIR", "GEOSTANCE_MAX_TEXTS": "MAX_TEXTS",
                "GEOSTANCE_MAX_TEXT_CHARS": "MAX_TEXT_CHARS",
-               "GEOSTANCE_MAX_DOCUMENT_CHARS": "MAX_DOCUMENT_CHARS", "GEOSTANCE_MAX_BODY_BYTES": "MAX_CONTENT_LENGTH",
-               "GEOSTANCE_BATCH_SIZE": "BATCH_SIZE"}
+               "GEOSTANCE_MAX_DOCUMENT_CHARS": "MAX_DOCUMENT_CHARS",
+               "GEOSTANCE_MAX_DOCUMENT_PARAGRAPHS": "MAX_DOCUMENT_PARAGRAPHS",
+               "GEOSTANCE_MAX_BODY_BYTES": "MAX_CONTENT_LENGTH",
+               "GEOSTANCE_BATCH_SIZE": "BATCH_SIZE", "GEOSTANCE_API_KEYS": "API_KEYS",
+               "GEOSTANCE_ACCESS_LOG": "ACCESS_LOG"}
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def parse_setting(variable, value, default):
+    """An environment value converted to the type of its default, or a ValueError naming the variable."""
+    if isinstance(default, bool):
+        return value.strip().lower() not in FALSE_WORDS
+    if isinstance(default, int):
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(f"{variable} must be a whole number, got {value!r}") from None
+        if number < 1:
+            raise ValueError(f"{variable} must be at least 1, got {number}")
+        return number
+    return value
 
 
 def settings_from_environment():
-    settings = {}
-    for variable, key in ENVIRONMENT.items():
-        if variable in os.environ:
-            value = os.environ[variable]
-            settings[key] = int(value) if isinstance(DEFAULTS[key], int) else value
-    return settings
+    return {key: parse_setting(variable, os.environ[variable], DEFAULTS[key])
+            for variable, key in ENVIRONMENT.items() if variable in os.environ}
 
 
 def create_app(config=None, classifier=None):
@@ -43,6 +64,9 @@ def create_app(config=None, classifier=None):
     app.extensions["classifier"] = classifier
     app.extensions["model_info"] = describe(app.config["MODEL_DIR"], classifier)
     register_error_handlers(app)
+    register_observability(app)
+    register_api_keys(app)
     app.register_blueprint(health)
+    app.register_blueprint(openapi)
     app.register_blueprint(api)
     return app

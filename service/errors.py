@@ -1,6 +1,6 @@
 """JSON errors: one exception class for the API's own errors, one handler for HTTP errors."""
 
-from flask import jsonify
+from flask import current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
 CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
@@ -34,7 +34,10 @@ def register_error_handlers(app):
     @app.errorhandler(HTTPException)
     def handle_http_error(err):
         headers = {k: v for k, v in err.get_headers() if k.lower() == "allow"}
-        return error_response(err.code, CODES.get(err.code, "http_error"), err.description, headers)
+        message = err.description
+        if err.code == 413:
+            message = f"the request body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+        return error_response(err.code, CODES.get(err.code, "http_error"), message, headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(err):

@@ -37,3 +37,12 @@ def app(model_dir, classifier):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture()
+def make_client(model_dir, classifier):
+    """A test client for an app built with extra settings (limits, API keys)."""
+    def build(config=None):
+        settings = {"MODEL_DIR": str(model_dir), "TESTING": True, **(config or {})}
+        return create_app(settings, classifier=classifier).test_client()
+    return build
