@@ -16,6 +16,8 @@ def build_parser():
     p.add_argument("--port", type=int, default=8000, help="port to bind")
     p.add_argument("--workers", type=int, default=1, help="worker processes, each with its own copy of the model")
     p.add_argument("--threads", type=int, default=4, help="request threads per worker")
+    p.add_argument("--graceful-timeout", type=int, default=30,
+                   help="seconds a SIGTERM leaves in-flight requests to finish before workers are killed")
     return parser
 
 
@@ -24,7 +26,7 @@ def run_serve(args):
 
     require_model_files(args.model)
 
-    serve(args.model, args.host, args.port, args.workers, args.threads)
+    serve(args.model, args.host, args.port, args.workers, args.threads, graceful_timeout=args.graceful_timeout)
 
 
 def main(argv=None):

@@ -19,10 +19,10 @@ class GunicornServer(BaseApplication):
         return self.factory()
 
 
-def serve(model_dir, host="127.0.0.1", port=8000, workers=1, threads=4, timeout=120):
+def serve(model_dir, host="127.0.0.1", port=8000, workers=1, threads=4, timeout=120, graceful_timeout=30):
     """Serve the API and web page for `model_dir` until interrupted (SIGTERM shuts down gracefully)."""
     from .app import create_app
 
     options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "timeout": timeout,
-               "graceful_timeout": 30, "accesslog": None}
+               "graceful_timeout": graceful_timeout, "accesslog": None}
     GunicornServer(lambda: create_app({"MODEL_DIR": model_dir}), options).run()
