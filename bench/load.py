@@ -102,14 +102,28 @@ def run_phase(port, batches, clients, duration):
     return latencies, len(errors), len(latencies) * len(batches[0]) / elapsed
 
 
-def in_process_rate(classifier, batches, duration, min_batches=3):
-    """Paragraphs per second of predict_proba on the same batches the clients send, in this process."""
+def in_process_rate(classifier, batches, duration, threads):
+    """Paragraphs per second of predict_proba on the client batches, from as many threads as the server has.
+
+    Matching the server's thread count keeps the comparison about HTTP overhead, not
+    about how much of a shared CPU one thread versus several can claim.
+    """
     classifier.predict_proba(batches[0], batch_size=BATCH)
-    done, started = 0, time.perf_counter()
-    while time.perf_counter() - started < duration or done < min_batches:
-        classifier.predict_proba(batches[done % len(batches)], batch_size=BATCH)
-        done += 1
-    return done * BATCH / (time.perf_counter() - started)
+    done = []
+    deadline = time.monotonic() + duration
+
+    def loop(k):
+        while time.monotonic() < deadline:
+            classifier.predict_proba(batches[(k + len(done)) % len(batches)], batch_size=BATCH)
+            done.append(1)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=loop, args=(k,)) for k in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(done) * BATCH / (time.perf_counter() - started)
 
 
 def report(name, latencies, errors, rate):
@@ -125,7 +139,8 @@ def main(argv=None):
     parser.add_argument("--data", default="datasets/test.jsonl", help="JSON Lines file whose texts are sent")
     parser.add_argument("--duration", type=float, default=60, help="seconds per phase")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads in the one worker")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="gunicorn threads in the one worker, and threads of the in-process baseline")
     args = parser.parse_args(argv)
 
     paragraphs = [example.text for example in load_examples([Path(args.data)])]
@@ -134,7 +149,7 @@ def main(argv=None):
     batches = [paragraphs[i:i + BATCH] for i in range(0, len(paragraphs) - BATCH + 1, BATCH)]
     print(f"{len(paragraphs)} paragraphs from {args.data}; {args.clients} clients, {args.duration:g} s per phase")
     classifier = MultiTaskClassifier.from_pretrained(args.model)
-    before = in_process_rate(classifier, batches, args.duration / 2)
+    before = in_process_rate(classifier, batches, args.duration / 2, args.threads)
 
     port = free_port()
     with tempfile.TemporaryFile() as log:
@@ -150,9 +165,9 @@ def main(argv=None):
             log.seek(0)
             print(log.read().decode(errors="replace")[-3000:], file=sys.stderr)
     # The machine's load drifts; measuring in-process throughput before and after the server brackets it.
-    after = in_process_rate(classifier, batches, args.duration / 2)
+    after = in_process_rate(classifier, batches, args.duration / 2, args.threads)
     baseline = (before + after) / 2
-    print(f"{'in-process':<14} predict_proba, batches of {BATCH}: {baseline:7.1f} paragraphs/s "
+    print(f"{'in-process':<14} predict_proba, batches of {BATCH}, {args.threads} threads: {baseline:7.1f} paragraphs/s "
           f"(before {before:.1f}, after {after:.1f})")
     print(f"batched HTTP / in-process throughput: {batched[2] / baseline:.2f}  (server exit code {code} after SIGTERM)")
 
