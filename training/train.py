@@ -29,7 +29,7 @@ IGNORE = -100
 class TrainConfig:
     """Hyperparameters; the defaults train the bundled MiniLM encoder in minutes on 2 CPU cores."""
 
-    epochs: int = 4
+    epochs: int = 5
     batch_size: int = 16
     learning_rate: float = 6e-5
     head_learning_rate: float = 2e-3
