@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import pytest
 
@@ -23,7 +24,9 @@ def test_report_files_exist_and_parse(report_dir):
         for kind in ("confusion", "reliability"):
             assert (report_dir / f"{kind}_{task}.png").read_bytes()[:8] == PNG_SIGNATURE
         assert f"![confusion_{task}.png](confusion_{task}.png)" in (report_dir / "report.md").read_text()
-    assert {"majority", "tfidf-logreg", "zero-shot"} == set(metrics["baselines"])
+    assert {"majority", "tfidf-logreg", "zero-shot"} == set(metrics["baselines"]) == set(metrics["model_vs_baselines"])
+    versus = metrics["model_vs_baselines"]["majority"]["stance"]
+    assert versus["difference"] == pytest.approx(metrics["tasks"]["stance"]["macro_f1"] - metrics["baselines"]["majority"]["stance"]["macro_f1"])
 
 
 def test_report_keeps_the_design_keys_and_adds_calibration(report_dir):
@@ -99,3 +102,12 @@ def test_card_has_the_model_card_sections(model_dir, report_dir, tmp_path):
 def test_card_command_names_a_missing_report(model_dir, tmp_path, capsys):
     assert training_main(["card", "--model", str(model_dir), "--report-dir", str(tmp_path), "--out", str(tmp_path / "c.md")]) == 2
     assert "lacks metrics.json" in capsys.readouterr().err
+
+
+def test_calibrate_command_writes_temperatures(model_dir, tiny_path, tmp_path, capsys):
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir, copy)
+    (copy / "classifier.json").write_text(json.dumps({**json.loads((copy / "classifier.json").read_text()), "temperatures": {}}))
+    assert training_main(["calibrate", "--model", str(copy), "--dev", str(tiny_path)]) == 0
+    assert "temperatures: stance" in capsys.readouterr().out
+    assert set(json.loads((copy / "classifier.json").read_text())["temperatures"]) == {"stance", "sentiment"}

@@ -53,8 +53,9 @@ def card_text(name, record, labels, settings, report, evaluated_on):
              "- Languages other than English, topics outside Russia–West alignment, and paragraphs that take no side "
              "(the stance head always picks one of its labels).",
              "", "## Training data", "",
-             "Files: " + ", ".join(f"`{p}`" for p in record.get("train_data", record.get("data", []))) + f" ({record.get('n_train', '?')} rows); "
-             f"dev (model selection and calibration): {', '.join(f'`{p}`' for p in record.get('dev_data', [])) or 'a stratified share of the training rows'} "
+             ("Files: " if "train_data" in record else "Files (training and dev): ")
+             + ", ".join(f"`{p}`" for p in record.get("train_data", record.get("data", []))) + f" ({record.get('n_train', '?')} training rows); "
+             f"dev (model selection and calibration): {dev_description(record)} "
              f"({record.get('n_dev', '?')} rows). SHA-256 of the data: `{record.get('data_sha256', '?')}`. See `datasets/README.md` for the data card.",
              "", "## Evaluation data", "", f"{evaluated_on}: {report.get('n', 0)} rows.", ""]
     lines += metrics_section(report) + calibration_section(report, settings)
@@ -74,19 +75,29 @@ def card_text(name, record, labels, settings, report, evaluated_on):
     return "\n".join(lines)
 
 
+def dev_description(record):
+    """The dev files, or a note that dev was carved out of the training rows."""
+    if record.get("dev_data"):
+        return ", ".join(f"`{p}`" for p in record["dev_data"])
+    return "a stratified share of the training rows" if "dev_data" in record else "the dev file listed above"
+
+
 def metrics_section(report):
     lines = ["## Metrics", "", "Macro-F1 with a 95% bootstrap interval (1000 resamples of the rows)."]
     lines += summary_table(report) + [""]
     for task, m in report.get("tasks", {}).items():
         lines += [f"- {task}: " + ", ".join(f"{label} F1 {s['f1']:.3f} (support {s['support']})" for label, s in m["per_label"].items())]
     lines.append("")
-    if not report.get("baselines"):
+    if not report.get("model_vs_baselines"):
         lines += ["Baselines: not in this card; generate it from an `evaluate --report` directory to include them.", ""]
-    else:
-        beaten = [f"{task} ({name})" for name, scores in report["baselines"].items() for task, s in scores.items()
-                  if task in report["tasks"] and s["macro_f1"] >= report["tasks"][task]["macro_f1_ci95"][0]]
-        lines += ["Baselines: " + ("the model's macro-F1 interval does not clear every baseline: " + ", ".join(beaten) + "."
-                                   if beaten else "the model's macro-F1 interval lies above every baseline's point estimate."), ""]
+        return lines
+    verdicts = []
+    for name, table in report["model_vs_baselines"].items():
+        for task, c in table.items():
+            lo, hi = c["difference_ci95"]
+            verdict = "clearly better" if lo > 0 else "clearly worse" if hi < 0 else "not clearly different"
+            verdicts.append(f"- {task} vs {name}: {verdict} (model minus baseline {c['difference']:+.3f}, 95% CI [{lo:+.3f}, {hi:+.3f}])")
+    lines += ["Against the baselines (paired bootstrap on the same rows):", ""] + verdicts + [""]
     return lines
 
 

@@ -9,6 +9,7 @@ from geostance import DataError, ModelFilesError, MultiTaskClassifier, SchemaErr
 from geostance.model import require_model_files
 
 from .baselines import run_baselines
+from .calibration import calibrate
 from .card import write_card
 from .corpus import split_by_source, validate_corpus, write_jsonl
 from .crossval import cross_validate
@@ -56,6 +57,10 @@ def build_parser():
     p.add_argument("--max-steps", type=int, default=0, help="with --cv: stop each fold's training after this many steps")
     p.add_argument("--seed", type=int, default=defaults.seed, help="with --cv: training seed")
     p.add_argument("--base-model", help="with --cv: encoder directory to fine-tune")
+
+    p = commands.add_parser("calibrate", help="fit per-task temperatures on labeled dev data and save them into a model directory")
+    p.add_argument("--model", required=True, help="model directory (classifier.json is rewritten)")
+    p.add_argument("--dev", required=True, type=split_files, help="held-out labeled file(s), not the test split")
 
     p = commands.add_parser("card", help="write model_card.md from a model directory and an evaluation report")
     p.add_argument("--model", required=True, help="model directory")
@@ -164,6 +169,15 @@ def baselines_for(model_dir, classifier, examples, train_data=None):
     return run_baselines(load_examples(train_data, classifier.schema), examples, classifier.schema, encoder_dir)
 
 
+def run_calibrate(args):
+    classifier = MultiTaskClassifier.from_pretrained(args.model)
+    temperatures = calibrate(classifier, load_examples(args.dev, classifier.schema))
+    settings_path = Path(args.model) / "classifier.json"
+    settings = json.loads(settings_path.read_text())
+    settings_path.write_text(json.dumps({**settings, "temperatures": temperatures}, indent=2) + "\n")
+    print("temperatures: " + ", ".join(f"{task} {t}" for task, t in temperatures.items()))
+
+
 def run_card(args):
     require_model_files(args.model)
     print(f"wrote {write_card(args.model, args.report_dir, args.out)}")
@@ -172,7 +186,7 @@ def run_card(args):
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        commands = {"train": run_train, "evaluate": run_evaluate, "card": run_card,
+        commands = {"train": run_train, "evaluate": run_evaluate, "card": run_card, "calibrate": run_calibrate,
                     "validate-data": run_validate_data, "split-data": run_split_data}
         return commands[args.command](args) or 0
     except (DataError, ModelFilesError, SchemaError, UsageError, FileNotFoundError) as err:

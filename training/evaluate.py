@@ -119,6 +119,7 @@ def full_report(classifier, examples, *, baseline_probs=None, errors=10, batch_s
     report["errors"] = confident_mistakes(examples, classifier.schema, probs, errors)
     if baseline_probs:
         report["baselines"] = baseline_scores(examples, classifier.schema, baseline_probs)
+        report["model_vs_baselines"] = {name: compare(examples, classifier.schema, p, probs) for name, p in baseline_probs.items()}
     return report, probs
 
 

@@ -96,6 +96,14 @@ def summary_table(report):
     for name, scores in systems:
         cells = [f"{scores[t]['accuracy']:.3f} | {interval(scores[t])}" if t in scores else "– | –" for t in tasks]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if report.get("model_vs_baselines"):
+        lines += ["", "Model minus baseline, macro-F1 with a paired bootstrap 95% interval (same resampled rows for both; "
+                  "an interval above 0 means the model is clearly better):", "",
+                  "| baseline | " + " | ".join(tasks) + " |", "| --- |" + " --- |" * len(tasks)]
+        for name, table in report["model_vs_baselines"].items():
+            cells = [f"{table[t]['difference']:+.3f} [{table[t]['difference_ci95'][0]:+.3f}, {table[t]['difference_ci95'][1]:+.3f}]"
+                     if t in table else "–" for t in tasks]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if report.get("baselines"):
         lines += ["", "Baselines are scored on the same rows: `majority` predicts the most frequent training label; "
                   "`tfidf-logreg` is a logistic regression on TF-IDF word 1-2-grams of the model's training data; "
