@@ -123,9 +123,8 @@ def run_evaluate(args):
         if models:
             raise UsageError("--cv trains its own models; drop --model")
         config = TrainConfig(epochs=args.epochs, seed=args.seed, max_steps=args.max_steps)
-        report = {"n": None, "data": args.data, "tasks": {},
-                  "cv": cross_validate(args.data, args.cv, base_model=args.base_model, config=config, progress=not args.json)}
-        report["n"] = report["cv"]["n"]
+        cv = cross_validate(args.data, args.cv, base_model=args.base_model, config=config, progress=not args.json)
+        report = {"n": cv["n"], "data": args.data, "tasks": {}, "cv": cv}
     elif not 1 <= len(models) <= 2:
         raise UsageError("give --model once, or twice to compare two models")
     else:

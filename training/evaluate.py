@@ -81,7 +81,7 @@ def breakdowns(examples, schema, probs, columns=BREAKDOWN_COLUMNS):
             for task, task_probs in probs.items():
                 rows, gold = gold_indices([examples[i] for i in subset], schema, task)
                 if len(rows):
-                    tables[column][value][task] = summary_scores(gold, task_probs[np.array(subset)[rows]], len(schema.labels(task)), ci=False)
+                    tables[column][value][task] = summary_scores(gold, task_probs[np.array(subset)[rows]], len(schema.labels(task)))
     return tables
 
 
