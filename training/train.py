@@ -19,6 +19,8 @@ from tqdm import tqdm
 import geostance
 from geostance import LabelSchema, MultiTaskClassifier, default_base_model, load_examples
 
+from .calibration import calibrate
+from .card import write_card
 from .evaluate import evaluate
 from .splits import stratified_split
 
@@ -101,7 +103,8 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     """Fine-tune on `data` (list of files), select the best epoch on dev, save to `out`.
 
     Returns the trained classifier. Without a `dev` file, a stratified share of the
-    training rows is held out for model selection.
+    training rows is held out for model selection. Per-task temperatures are then
+    fitted on the dev rows and saved with the model, and model_card.md is written.
     """
     config = config or TrainConfig()
     set_seed(config.seed)
@@ -122,6 +125,7 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     started = time.time()
     history = fit(classifier, examples, dev_examples, config, progress)
     seconds = time.time() - started
+    calibrate(classifier, dev_examples)
     metrics = {"dev": evaluate(classifier, dev_examples)}
     if test:
         metrics["test"] = evaluate(classifier, load_examples(test, schema))
@@ -129,6 +133,8 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     files = list(data) + list(dev or [])
     record = {
         "data": [str(p) for p in files],
+        "train_data": [str(p) for p in data],
+        "dev_data": [str(p) for p in dev or []],
         "data_sha256": data_hash(files),
         "n_train": len(examples),
         "n_dev": len(dev_examples),
@@ -144,6 +150,7 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     }
     Path(out, "training.json").write_text(json.dumps(record, indent=2) + "\n")
     Path(out, "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_card(out)
     return classifier
 
 
