@@ -19,7 +19,7 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\
 ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Adm|Prof|No|vs))\.$")
 WORD = re.compile(r"\S+")
 SPAN_WORDS = 4
-MAX_SPAN_VARIANTS = 120
+MAX_SPAN_VARIANTS = 64
 TOP_SPANS = 5
 
 

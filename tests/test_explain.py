@@ -26,7 +26,7 @@ def test_sentences_cover_the_text_in_order(text, expected):
 def test_word_runs_cover_every_word_and_stay_bounded():
     long_text = " ".join(f"word{i}" for i in range(1000))
     runs = word_spans(long_text)
-    assert len(runs) <= 120
+    assert len(runs) <= 64
     covered = set()
     for s, e in runs:
         covered.update(long_text[s:e].split())
