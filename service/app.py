@@ -6,8 +6,10 @@ from flask import Flask
 
 from .api import api
 from .errors import register_error_handlers
+from .explain_api import explain_api
 from .health import health
 from .model_info import describe, load_classifier
+from .web import web
 
 DEFAULTS = {
     "MODEL_DIR": "models/default",
@@ -45,4 +47,6 @@ def create_app(config=None, classifier=None):
     register_error_handlers(app)
     app.register_blueprint(health)
     app.register_blueprint(api)
+    app.register_blueprint(explain_api)
+    app.register_blueprint(web)
     return app
