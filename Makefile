@@ -30,4 +30,4 @@ test: setup
 	$(PY) -m pytest -q tests
 
 bench: setup $(MODEL)/metrics.json
-	$(PY) -m bench.throughput
+	$(PY) -m bench.throughput --model $(MODEL)

@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 from geostance import DataError, ModelFilesError, MultiTaskClassifier, SchemaError, load_examples
+from geostance.backends import BACKENDS, BackendError
 
 from .corpus import split_by_source, validate_corpus, write_jsonl
 from .evaluate import evaluate
+from .export import export_model
 from .train import TrainConfig, train
 
 
@@ -38,6 +40,11 @@ def build_parser():
     p.add_argument("--model", required=True, help="model directory")
     p.add_argument("--data", required=True, type=split_files, help="labeled file(s), comma-separated")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--backend", choices=BACKENDS, help="inference backend (default: GEOSTANCE_BACKEND, else auto)")
+
+    p = commands.add_parser("export", help="write model.onnx and model.int8.onnx and check int8 against fp32 on dev")
+    p.add_argument("--model", required=True, help="model directory")
+    p.add_argument("--dev", type=split_files, help="labeled dev file(s) for the parity check (default: the dev files recorded in training.json)")
 
     p = commands.add_parser("validate-data", help="check labeled files as one corpus: schema, duplicates, leaks, distributions")
     p.add_argument("files", nargs="+", help="data files (a file named test.* is checked for source leaks)")
@@ -90,9 +97,28 @@ def run_train(args):
 
 
 def run_evaluate(args):
-    classifier = MultiTaskClassifier.from_pretrained(args.model)
+    classifier = MultiTaskClassifier.from_pretrained(args.model, backend=args.backend)
     report = evaluate(classifier, load_examples(args.data, classifier.schema))
     print(json.dumps(report, indent=None if args.json else 2) if args.json else format_report(report))
+
+
+def run_export(args):
+    classifier = MultiTaskClassifier.from_pretrained(args.model, backend="torch")
+    dev = args.dev or recorded_dev_files(args.model)
+    record = export_model(classifier, args.model, load_examples(dev, classifier.schema))
+    for key in ("fp32", "int8"):
+        print(f"{key}: dev macro-F1 " + ", ".join(f"{task} {f1:.4f}" for task, f1 in record[key].items()))
+    verdict = "used by default" if record["int8_within_0.5_points"] else "refused (loses more than 0.5 points); fp32 ONNX is the default"
+    print(f"int8: {verdict}")
+
+
+def recorded_dev_files(model_dir):
+    """The --dev files named in training.json; a model trained on a held-out share has none."""
+    training = Path(model_dir) / "training.json"
+    dev = json.loads(training.read_text()).get("dev") if training.is_file() else None
+    if not dev:
+        raise ModelFilesError(f"{training} records no dev file; pass --dev FILE for the int8 parity check")
+    return dev
 
 
 def format_report(report):
@@ -109,8 +135,8 @@ def format_report(report):
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        commands = {"train": run_train, "evaluate": run_evaluate, "validate-data": run_validate_data, "split-data": run_split_data}
+        commands = {"train": run_train, "evaluate": run_evaluate, "export": run_export, "validate-data": run_validate_data, "split-data": run_split_data}
         return commands[args.command](args) or 0
-    except (DataError, ModelFilesError, SchemaError) as err:
+    except (BackendError, DataError, ModelFilesError, SchemaError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ import geostance
 from geostance import LabelSchema, MultiTaskClassifier, default_base_model, load_examples
 
 from .evaluate import evaluate
+from .export import export_model
 from .splits import stratified_split
 
 IGNORE = -100
@@ -98,10 +99,11 @@ def mean_macro_f1(report):
 
 
 def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config=None, progress=True):
-    """Fine-tune on `data` (list of files), select the best epoch on dev, save to `out`.
+    """Fine-tune on `data` (list of files), select the best epoch on dev, save to `out`, export ONNX.
 
     Returns the trained classifier. Without a `dev` file, a stratified share of the
-    training rows is held out for model selection.
+    training rows is held out for model selection. The saved directory also gets
+    `model.onnx`, `model.int8.onnx` and the int8 parity check in metrics.json.
     """
     config = config or TrainConfig()
     set_seed(config.seed)
@@ -132,6 +134,7 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
         "data_sha256": data_hash(files),
         "n_train": len(examples),
         "n_dev": len(dev_examples),
+        "dev": [str(p) for p in dev] if dev else None,
         "base_model": describe_base_model(base_model),
         "tasks": classifier.task_names,
         "hyperparameters": asdict(config),
@@ -144,6 +147,7 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     }
     Path(out, "training.json").write_text(json.dumps(record, indent=2) + "\n")
     Path(out, "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    export_model(classifier, out, dev_examples)
     return classifier
 
 

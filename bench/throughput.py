@@ -1,0 +1,147 @@
+"""Throughput of both labels per paragraph: our backends against two Hugging Face pipelines, in one run.
+
+    python -m bench.throughput --model models/default [--n 2000] [--threads 2]
+
+Each contender runs in a fresh subprocess on the same paragraphs, so its peak RSS is
+its own. The baseline is the usual way: one `pipeline("text-classification")` per task,
+each an AutoModelForSequenceClassification on the same base encoder with a 3-label
+head, fp32, batch size 32. Accuracy is compared on datasets/test.jsonl.
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+CONTENDERS = ("baseline", "torch", "onnx", "onnx-int8")
+BATCH_SIZE = 32
+WARMUP = 32
+
+
+def realistic_paragraphs(n, seed=0):
+    """`n` texts of mixed length from the corpus: 60% single paragraphs, 20% two joined, 20% one sentence."""
+    texts = [json.loads(line)["text"] for path in sorted(DATASETS.glob("*.jsonl"))
+             for line in path.read_text().splitlines() if line.strip()]
+    rng = np.random.default_rng(seed)
+    out = []
+    for kind in rng.choice(3, size=n, p=[0.6, 0.2, 0.2]):
+        first, second = (texts[i] for i in rng.choice(len(texts), size=2, replace=False))
+        if kind == 0:
+            out.append(first)
+        elif kind == 1:
+            out.append(first + "\n\n" + second)
+        else:
+            out.append(first.split(". ")[0].rstrip(".") + ".")
+    return out
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_baseline(texts, threads):
+    """Two text-classification pipelines, one per task, each scoring every text."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+
+    from geostance import default_base_model
+
+    torch.set_num_threads(threads)
+    base = str(default_base_model())
+    pipes = [pipeline("text-classification", model=AutoModelForSequenceClassification.from_pretrained(base, num_labels=3),
+                      tokenizer=AutoTokenizer.from_pretrained(base), device=-1) for _ in ("stance", "sentiment")]
+    for pipe in pipes:
+        pipe(texts[:WARMUP], batch_size=BATCH_SIZE, truncation=True)
+    started = time.perf_counter()
+    for pipe in pipes:
+        pipe(texts, batch_size=BATCH_SIZE, truncation=True)
+    return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb(), "test_macro_f1": None}
+
+
+def run_backend(name, model_dir, texts, threads):
+    """Our classifier on one backend: throughput, tokenization share, then test-split macro-F1."""
+    from geostance import MultiTaskClassifier, load_examples
+    from training.evaluate import evaluate
+
+    classifier = MultiTaskClassifier.from_pretrained(model_dir, backend=name, threads=threads)
+    classifier.predict_proba(texts[:WARMUP], batch_size=BATCH_SIZE)
+    started = time.perf_counter()
+    classifier.predict_proba(texts, batch_size=BATCH_SIZE)
+    seconds = time.perf_counter() - started
+    rss = peak_rss_mb()
+    started = time.perf_counter()
+    classifier.windows(texts)
+    tokenize = time.perf_counter() - started
+    report = evaluate(classifier, load_examples([DATASETS / "test.jsonl"], classifier.schema))
+    return {"seconds": seconds, "tokenize_seconds": tokenize, "peak_rss_mb": rss,
+            "test_macro_f1": {task: m["macro_f1"] for task, m in report["tasks"].items()}}
+
+
+def worker(args):
+    texts = json.loads(Path(args.texts).read_text())
+    if args.worker == "baseline":
+        result = run_baseline(texts, args.threads)
+    else:
+        result = run_backend(args.worker, args.model, texts, args.threads)
+    print(json.dumps(result))
+
+
+def measure(name, model_dir, texts_file, threads):
+    """Run one contender in a fresh interpreter and return its result."""
+    command = [sys.executable, "-m", "bench.throughput", "--worker", name, "--model", str(model_dir),
+               "--texts", str(texts_file), "--threads", str(threads)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{name} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def format_table(results, n, serving):
+    base_rate = n / results["baseline"]["seconds"]
+    reference = results["torch"]["test_macro_f1"]
+    lines = [f"{'contender':<12}{'para/s':>9}{'x base':>8}{'peak RSS MB':>13}{'tokenize %':>12}"
+             f"{'test macro-F1 (stance, sentiment)':>36}{'vs torch, points':>20}"]
+    for name, r in results.items():
+        rate = n / r["seconds"]
+        share = f"{100 * r['tokenize_seconds'] / r['seconds']:.1f}" if "tokenize_seconds" in r else "-"
+        f1 = r["test_macro_f1"]
+        scores = ", ".join(f"{v:.4f}" for v in f1.values()) if f1 else "untrained heads"
+        delta = ", ".join(f"{100 * (f1[t] - reference[t]):+.2f}" for t in f1) if f1 else "-"
+        label = name + (" *" if name == serving else "")
+        lines.append(f"{label:<12}{rate:>9.1f}{rate / base_rate:>8.2f}{r['peak_rss_mb']:>13.0f}{share:>12}{scores:>36}{delta:>20}")
+    lines.append(f"* default serving path (backend auto) for this model directory; {n} paragraphs, batch size {BATCH_SIZE}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    from geostance.backends import choose_backend, default_threads
+
+    parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="models/default", help="model directory with model.onnx and model.int8.onnx")
+    parser.add_argument("--n", type=int, default=2000, help="number of paragraphs")
+    parser.add_argument("--threads", type=int, default=default_threads(), help="threads per forward pass")
+    parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
+    parser.add_argument("--texts", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args)
+    texts = realistic_paragraphs(args.n)
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_file = Path(tmp) / "texts.json"
+        texts_file.write_text(json.dumps(texts))
+        results = {}
+        for name in CONTENDERS:
+            print(f"measuring {name} ...", file=sys.stderr, flush=True)
+            results[name] = measure(name, args.model, texts_file, args.threads)
+    print(format_table(results, len(texts), choose_backend(args.model, "auto")))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
