@@ -14,6 +14,7 @@ BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}
 PARITY_KEY = "int8_within_0.5_points"
 DEFAULT_THREADS = 2
+PASSED = "passed the parity check"
 
 
 class BackendError(ValueError):
@@ -46,10 +47,9 @@ def int8_status(model_dir):
     if record is None:
         return "refused: no int8 parity check in metrics.json (run python -m training export)"
     if not record.get(PARITY_KEY):
-        losses = ", ".join(f"{task} {100 * (record['fp32'][task] - record['int8'][task]):.2f}"
-                           for task in record["fp32"])
+        losses = ", ".join(f"{task} {100 * (record['fp32'][task] - record['int8'][task]):.2f}" for task in record["fp32"])
         return f"refused: dev macro-F1 lost more than 0.5 points against fp32 ({losses} points)"
-    return "passed the parity check"
+    return PASSED
 
 
 def choose_backend(model_dir, requested=None):
@@ -62,10 +62,9 @@ def choose_backend(model_dir, requested=None):
         raise BackendError(f"unknown backend {requested!r} (expected one of {', '.join(BACKENDS)})")
     if requested != "auto":
         return requested
-    path = Path(model_dir)
-    if int8_status(path) == "passed the parity check" and (path / ONNX_FILES["onnx"]).is_file():
+    if int8_status(model_dir) == PASSED:
         return "onnx-int8"
-    if (path / ONNX_FILES["onnx"]).is_file():
+    if (Path(model_dir) / ONNX_FILES["onnx"]).is_file():
         return "onnx"
     return "torch"
 

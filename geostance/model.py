@@ -41,6 +41,15 @@ def require_model_files(path):
     return path
 
 
+def require_backend_files(path, backend=None):
+    """Resolve the backend for a model directory; raise ModelFilesError if its ONNX file is missing."""
+    backend = choose_backend(path, backend)
+    if backend in ONNX_FILES and not (Path(path) / ONNX_FILES[backend]).is_file():
+        raise ModelFilesError(f"model directory {path} lacks {ONNX_FILES[backend]} (needed by backend {backend}; "
+                              "create it with python -m training export)")
+    return backend
+
+
 class MultiTaskClassifier:
     """A shared encoder with one head per task, owning its labels and its files.
 
@@ -73,10 +82,7 @@ class MultiTaskClassifier:
         `threads` is the number of threads per forward pass (default GEOSTANCE_THREADS, else 2).
         """
         path = require_model_files(path)
-        backend = choose_backend(path, backend)
-        if backend in ONNX_FILES and not (path / ONNX_FILES[backend]).is_file():
-            raise ModelFilesError(f"model directory {path} lacks {ONNX_FILES[backend]} (needed by backend {backend}; "
-                                  "create it with python -m training export)")
+        backend = require_backend_files(path, backend)
         schema = LabelSchema.load(path / "labels.json")
         settings = json.loads((path / "classifier.json").read_text())
         encoder = AutoModel.from_pretrained(str(path))

@@ -6,6 +6,7 @@ import pytest
 from geostance import ModelFilesError, MultiTaskClassifier, load_examples
 from geostance.backends import BackendError, choose_backend, int8_status
 from service.app import create_app
+from service.cli import main as service_main
 from training.cli import main as training_main
 
 
@@ -85,6 +86,12 @@ def test_backend_comes_from_the_environment_and_bad_names_are_refused(model_dir,
     monkeypatch.setenv("GEOSTANCE_BACKEND", "onnx-fp16")
     with pytest.raises(BackendError, match="unknown backend 'onnx-fp16'"):
         choose_backend(model_dir)
+
+
+def test_serve_refuses_a_bad_backend_setting_before_starting(model_dir, monkeypatch, capsys):
+    monkeypatch.setenv("GEOSTANCE_BACKEND", "gpu")
+    assert service_main(["serve", "--model", str(model_dir)]) == 2
+    assert "unknown backend 'gpu'" in capsys.readouterr().err
 
 
 def test_evaluate_runs_any_backend(model_dir, tiny_path, capsys):
