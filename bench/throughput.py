@@ -10,6 +10,7 @@ head, fp32, batch size 32. Accuracy is compared on datasets/test.jsonl.
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -46,6 +47,23 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds():
+    """User plus system CPU time of this process: unlike wall time, barely moved by other load on the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Timer:
+    """Wall and CPU seconds spent inside a `with` block."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
+
+
 def run_baseline(texts, threads):
     """Two text-classification pipelines, one per task, each scoring every text."""
     import torch
@@ -59,10 +77,10 @@ def run_baseline(texts, threads):
                       tokenizer=AutoTokenizer.from_pretrained(base), device=-1) for _ in ("stance", "sentiment")]
     for pipe in pipes:
         pipe(texts[:WARMUP], batch_size=BATCH_SIZE, truncation=True)
-    started = time.perf_counter()
-    for pipe in pipes:
-        pipe(texts, batch_size=BATCH_SIZE, truncation=True)
-    return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb(), "test_macro_f1": None}
+    with Timer() as timer:
+        for pipe in pipes:
+            pipe(texts, batch_size=BATCH_SIZE, truncation=True)
+    return {"seconds": timer.wall, "cpu_seconds": timer.cpu, "peak_rss_mb": peak_rss_mb(), "test_macro_f1": None}
 
 
 def run_backend(name, model_dir, texts, threads):
@@ -72,15 +90,13 @@ def run_backend(name, model_dir, texts, threads):
 
     classifier = MultiTaskClassifier.from_pretrained(model_dir, backend=name, threads=threads)
     classifier.predict_proba(texts[:WARMUP], batch_size=BATCH_SIZE)
-    started = time.perf_counter()
-    classifier.predict_proba(texts, batch_size=BATCH_SIZE)
-    seconds = time.perf_counter() - started
+    with Timer() as timer:
+        classifier.predict_proba(texts, batch_size=BATCH_SIZE)
     rss = peak_rss_mb()
-    started = time.perf_counter()
-    classifier.windows(texts)
-    tokenize = time.perf_counter() - started
+    with Timer() as tokenize:
+        classifier.windows(texts)
     report = evaluate(classifier, load_examples([DATASETS / "test.jsonl"], classifier.schema))
-    return {"seconds": seconds, "tokenize_seconds": tokenize, "peak_rss_mb": rss,
+    return {"seconds": timer.wall, "cpu_seconds": timer.cpu, "tokenize_seconds": tokenize.wall, "peak_rss_mb": rss,
             "test_macro_f1": {task: m["macro_f1"] for task, m in report["tasks"].items()}}
 
 
@@ -104,18 +120,20 @@ def measure(name, model_dir, texts_file, threads):
 
 
 def format_table(results, n, serving):
-    base_rate = n / results["baseline"]["seconds"]
+    """One row per contender: wall-clock and per-CPU-second rates, both as ratios to the baseline."""
+    base = results["baseline"]
     reference = results["torch"]["test_macro_f1"]
-    lines = [f"{'contender':<12}{'para/s':>9}{'x base':>8}{'peak RSS MB':>13}{'tokenize %':>12}"
-             f"{'test macro-F1 (stance, sentiment)':>36}{'vs torch, points':>20}"]
+    lines = [f"{'contender':<12}{'para/s':>8}{'x base':>8}{'para/CPU-s':>12}{'x base':>8}{'peak RSS MB':>13}"
+             f"{'tokenize %':>12}{'test macro-F1 stance, sentiment':>34}{'vs torch, points':>19}"]
     for name, r in results.items():
-        rate = n / r["seconds"]
         share = f"{100 * r['tokenize_seconds'] / r['seconds']:.1f}" if "tokenize_seconds" in r else "-"
         f1 = r["test_macro_f1"]
         scores = ", ".join(f"{v:.4f}" for v in f1.values()) if f1 else "untrained heads"
         delta = ", ".join(f"{100 * (f1[t] - reference[t]):+.2f}" for t in f1) if f1 else "-"
         label = name + (" *" if name == serving else "")
-        lines.append(f"{label:<12}{rate:>9.1f}{rate / base_rate:>8.2f}{r['peak_rss_mb']:>13.0f}{share:>12}{scores:>36}{delta:>20}")
+        lines.append(f"{label:<12}{n / r['seconds']:>8.1f}{base['seconds'] / r['seconds']:>8.2f}"
+                     f"{n / r['cpu_seconds']:>12.1f}{base['cpu_seconds'] / r['cpu_seconds']:>8.2f}{r['peak_rss_mb']:>13.0f}"
+                     f"{share:>12}{scores:>34}{delta:>19}")
     lines.append(f"* default serving path (backend auto) for this model directory; {n} paragraphs, batch size {BATCH_SIZE}")
     return "\n".join(lines)
 
@@ -138,9 +156,11 @@ def main(argv=None):
         texts_file.write_text(json.dumps(texts))
         results = {}
         for name in CONTENDERS:
-            print(f"measuring {name} ...", file=sys.stderr, flush=True)
+            print(f"measuring {name} (load average {os.getloadavg()[0]:.1f}) ...", file=sys.stderr, flush=True)
             results[name] = measure(name, args.model, texts_file, args.threads)
     print(format_table(results, len(texts), choose_backend(args.model, "auto")))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; a busy machine lowers para/s, "
+          "para/CPU-s much less")
 
 
 if __name__ == "__main__":
