@@ -4,7 +4,8 @@ import argparse
 import sys
 
 from geostance import ModelFilesError
-from geostance.model import require_model_files
+from geostance.backends import BackendError
+from geostance.model import require_backend_files, require_model_files
 
 from .batch_io import ScoreError
 from .ray_engine import DEFAULT_BATCH_ROWS, score_with_ray
@@ -41,7 +42,8 @@ def run_serve(args):
     from .server import serve
 
     require_model_files(args.model)
-
+    # Workers load the model later; a bad GEOSTANCE_BACKEND or missing ONNX file should stop us here.
+    require_backend_files(args.model)
     serve(args.model, args.host, args.port, args.workers, args.threads)
 
 
@@ -64,7 +66,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         {"serve": run_serve, "score": run_score}[args.command](args)
-    except (ModelFilesError, ScoreError) as err:
+    except (BackendError, ModelFilesError, ScoreError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from geostance import DataError, ModelFilesError, MultiTaskClassifier, SchemaError, load_examples
 from geostance.model import require_model_files
+from geostance.backends import BACKENDS, BackendError
 
 from .baselines import run_baselines
 from .calibration import calibrate
@@ -15,6 +16,7 @@ from .corpus import split_by_source, validate_corpus, write_jsonl
 from .crossval import cross_validate
 from .evaluate import compare, full_report
 from .report import markdown, write_report
+from .export import export_model
 from .train import TrainConfig, train
 
 
@@ -57,6 +59,7 @@ def build_parser():
     p.add_argument("--max-steps", type=int, default=0, help="with --cv: stop each fold's training after this many steps")
     p.add_argument("--seed", type=int, default=defaults.seed, help="with --cv: training seed")
     p.add_argument("--base-model", help="with --cv: encoder directory to fine-tune")
+    p.add_argument("--backend", choices=BACKENDS, help="inference backend (default: GEOSTANCE_BACKEND, else auto)")
 
     p = commands.add_parser("calibrate", help="fit per-task temperatures on labeled dev data and save them into a model directory")
     p.add_argument("--model", required=True, help="model directory (classifier.json is rewritten)")
@@ -66,6 +69,10 @@ def build_parser():
     p.add_argument("--model", required=True, help="model directory")
     p.add_argument("--report-dir", help="an evaluate --report directory (its metrics.json gives metrics and baselines)")
     p.add_argument("--out", help="card file to write (default: MODEL/model_card.md)")
+
+    p = commands.add_parser("export", help="write model.onnx and model.int8.onnx and check int8 against fp32 on dev")
+    p.add_argument("--model", required=True, help="model directory")
+    p.add_argument("--dev", type=split_files, help="labeled dev file(s) for the parity check (default: the dev files recorded in training.json)")
 
     p = commands.add_parser("validate-data", help="check labeled files as one corpus: schema, duplicates, leaks, distributions")
     p.add_argument("files", nargs="+", help="data files (a file named test.* is checked for source leaks)")
@@ -137,7 +144,7 @@ def run_evaluate(args):
 
 def evaluate_models(args, models):
     """The full report of the first model, with baselines, and the comparison with the second if given."""
-    classifiers = [MultiTaskClassifier.from_pretrained(m) for m in models]
+    classifiers = [MultiTaskClassifier.from_pretrained(m, backend=args.backend) for m in models]
     for task in set(classifiers[0].task_names) & set(classifiers[-1].task_names):
         if classifiers[0].schema.labels(task) != classifiers[-1].schema.labels(task):
             raise UsageError(f"the two models label task '{task}' differently: {list(classifiers[0].schema.labels(task))} "
@@ -182,12 +189,31 @@ def run_card(args):
     print(f"wrote {write_card(args.model, args.report_dir, args.out)}")
 
 
+def run_export(args):
+    classifier = MultiTaskClassifier.from_pretrained(args.model, backend="torch")
+    dev = args.dev or recorded_dev_files(args.model)
+    record = export_model(classifier, args.model, load_examples(dev, classifier.schema))
+    for key in ("fp32", "int8"):
+        print(f"{key}: dev macro-F1 " + ", ".join(f"{task} {f1:.4f}" for task, f1 in record[key].items()))
+    verdict = "used by default" if record["int8_within_0.5_points"] else "refused (loses more than 0.5 points); fp32 ONNX is the default"
+    print(f"int8: {verdict}")
+
+
+def recorded_dev_files(model_dir):
+    """The --dev files named in training.json; a model trained on a held-out share has none."""
+    training = Path(model_dir) / "training.json"
+    dev = json.loads(training.read_text()).get("dev_data") if training.is_file() else None
+    if not dev:
+        raise ModelFilesError(f"{training} records no dev file; pass --dev FILE for the int8 parity check")
+    return dev
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         commands = {"train": run_train, "evaluate": run_evaluate, "card": run_card, "calibrate": run_calibrate,
-                    "validate-data": run_validate_data, "split-data": run_split_data}
+                    "export": run_export, "validate-data": run_validate_data, "split-data": run_split_data}
         return commands[args.command](args) or 0
-    except (DataError, ModelFilesError, SchemaError, UsageError, FileNotFoundError) as err:
+    except (BackendError, DataError, ModelFilesError, SchemaError, UsageError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

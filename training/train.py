@@ -22,6 +22,7 @@ from geostance import LabelSchema, MultiTaskClassifier, default_base_model, load
 from .calibration import calibrate
 from .card import write_card
 from .evaluate import evaluate
+from .export import export_model
 from .splits import stratified_split
 
 IGNORE = -100
@@ -100,11 +101,13 @@ def mean_macro_f1(report):
 
 
 def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config=None, progress=True):
-    """Fine-tune on `data` (list of files), select the best epoch on dev, save to `out`.
+    """Fine-tune on `data` (list of files), select the best epoch on dev, save to `out`, export ONNX.
 
     Returns the trained classifier. Without a `dev` file, a stratified share of the
     training rows is held out for model selection. Per-task temperatures are then
-    fitted on the dev rows and saved with the model, and model_card.md is written.
+    fitted on the dev rows and saved with the model; the directory also gets
+    `model.onnx`, `model.int8.onnx` with the int8 parity check in metrics.json,
+    and model_card.md.
     """
     config = config or TrainConfig()
     set_seed(config.seed)
@@ -150,6 +153,7 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     }
     Path(out, "training.json").write_text(json.dumps(record, indent=2) + "\n")
     Path(out, "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    export_model(classifier, out, dev_examples)
     write_card(out)
     return classifier
 
