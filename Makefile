@@ -23,11 +23,15 @@ model: setup
 	rm -rf $(MODEL)
 	$(MAKE) $(MODEL)/metrics.json
 
-serve: setup $(MODEL)/metrics.json
+# Models trained before the ONNX export existed get their ONNX files and int8 parity check here.
+$(MODEL)/model.int8.onnx: | $(MODEL)/metrics.json
+	$(PY) -m training export --model $(MODEL) --dev $(DEV_DATA)
+
+serve: setup $(MODEL)/model.int8.onnx
 	$(PY) -m service serve --model $(MODEL) --host 127.0.0.1 --port 8000
 
 test: setup
 	$(PY) -m pytest -q tests
 
-bench: setup $(MODEL)/metrics.json
-	$(PY) -m bench.throughput
+bench: setup $(MODEL)/model.int8.onnx
+	$(PY) -m bench.throughput --model $(MODEL)

@@ -1,0 +1,1 @@
+"""Benchmarks printing ratios against a baseline measured in the same run."""

@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 import numpy as np
-import torch
 from safetensors.torch import load_file, save_file
 from transformers import AutoModel, AutoTokenizer
 from transformers.utils import logging as transformers_logging
 
+from .backends import ONNX_FILES, TorchBackend, choose_backend, load_backend
 from .labels import LabelSchema
 from .network import MultiTaskNetwork
 from .windows import split_windows
@@ -41,6 +41,15 @@ def require_model_files(path):
     return path
 
 
+def require_backend_files(path, backend=None):
+    """Resolve the backend for a model directory; raise ModelFilesError if its ONNX file is missing."""
+    backend = choose_backend(path, backend)
+    if backend in ONNX_FILES and not (Path(path) / ONNX_FILES[backend]).is_file():
+        raise ModelFilesError(f"model directory {path} lacks {ONNX_FILES[backend]} (needed by backend {backend}; "
+                              "create it with python -m training export)")
+    return backend
+
+
 class MultiTaskClassifier:
     """A shared encoder with one head per task, owning its labels and its files.
 
@@ -48,11 +57,12 @@ class MultiTaskClassifier:
     columns follow `schema.labels(task)`.
     """
 
-    def __init__(self, network, tokenizer, schema, settings=None):
+    def __init__(self, network, tokenizer, schema, settings=None, backend=None):
         self.network = network
         self.tokenizer = tokenizer
         self.schema = schema
         self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.backend = backend or TorchBackend(network)
         self.network.eval()
 
     @classmethod
@@ -65,9 +75,14 @@ class MultiTaskClassifier:
         return cls(MultiTaskNetwork(encoder, head_sizes), tokenizer, schema, settings)
 
     @classmethod
-    def from_pretrained(cls, path):
-        """Load a classifier saved by `save_pretrained`; a missing file is named in the error."""
+    def from_pretrained(cls, path, backend=None, threads=None):
+        """Load a classifier saved by `save_pretrained`; a missing file is named in the error.
+
+        `backend` is "auto" (the default, or GEOSTANCE_BACKEND), "torch", "onnx" or "onnx-int8";
+        `threads` is the number of threads per forward pass (default GEOSTANCE_THREADS, else 2).
+        """
         path = require_model_files(path)
+        backend = require_backend_files(path, backend)
         schema = LabelSchema.load(path / "labels.json")
         settings = json.loads((path / "classifier.json").read_text())
         encoder = AutoModel.from_pretrained(str(path))
@@ -75,7 +90,8 @@ class MultiTaskClassifier:
         head_sizes = {task: len(schema.labels(task)) for task in settings["tasks"]}
         network = MultiTaskNetwork(encoder, head_sizes)
         network.heads.load_state_dict(load_file(str(path / "heads.safetensors")))
-        return cls(network, tokenizer, schema, settings)
+        network.eval()
+        return cls(network, tokenizer, schema, settings, load_backend(backend, path, network, settings["tasks"], threads))
 
     def save_pretrained(self, path):
         path = Path(path)
@@ -117,10 +133,8 @@ class MultiTaskClassifier:
         return input_ids, mask
 
     def batch_logits(self, input_ids, attention_mask):
-        """Logits of one padded batch: a list of arrays in task order."""
-        with torch.inference_mode():
-            outputs = self.network(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
-        return [output.float().numpy() for output in outputs]
+        """Logits of one padded batch: a list of arrays in task order, from the chosen backend."""
+        return self.backend(input_ids, attention_mask)
 
     def logits(self, texts, batch_size=32):
         """Per-task logits of shape (len(texts), n_labels), and the number of windows each text used.

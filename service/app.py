@@ -7,10 +7,12 @@ from flask import Flask
 from .api import api
 from .auth import register_api_keys
 from .errors import register_error_handlers
+from .explain_api import explain_api
 from .health import health
 from .model_info import describe, load_classifier
 from .observability import register_observability
 from .openapi import openapi
+from .web import web
 
 DEFAULTS = {
     "MODEL_DIR": "models/default",
@@ -69,4 +71,6 @@ def create_app(config=None, classifier=None):
     app.register_blueprint(health)
     app.register_blueprint(openapi)
     app.register_blueprint(api)
+    app.register_blueprint(explain_api)
+    app.register_blueprint(web)
     return app

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from geostance import MultiTaskClassifier
+from geostance.backends import int8_status
 
 
 def load_classifier(model_dir):
@@ -23,10 +24,12 @@ def model_id(model_dir):
 
 
 def describe(model_dir, classifier):
-    """The /v1/model body: id, tasks with their labels, training summary and measured metrics."""
+    """The /v1/model body: id, tasks with their labels, inference backend, training summary and measured metrics."""
     path = Path(model_dir)
     info = {"id": model_id(path), "tasks": classifier.schema.to_dict(),
-            "max_length": classifier.settings["max_length"], "training": None, "metrics": None}
+            "max_length": classifier.settings["max_length"],
+            "backend": {"name": classifier.backend.name, "int8": int8_status(path)},
+            "training": None, "metrics": None}
     training = path / "training.json"
     if training.is_file():
         record = json.loads(training.read_text())
@@ -35,5 +38,5 @@ def describe(model_dir, classifier):
     if metrics.is_file():
         info["metrics"] = {split: {task: {k: m[k] for k in ("accuracy", "macro_f1", "macro_f1_ci95") if k in m}
                                    for task, m in report.get("tasks", {}).items()}
-                           for split, report in json.loads(metrics.read_text()).items() if isinstance(report, dict)}
+                           for split, report in json.loads(metrics.read_text()).items() if isinstance(report, dict) and "tasks" in report}
     return info

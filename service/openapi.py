@@ -91,6 +91,22 @@ def component_schemas(config, schema):
                                        "properties": {"paragraphs": {"type": "integer", "minimum": 1},
                                                       "characters": {"type": "integer", "minimum": 1},
                                                       **summaries}}}},
+        "ExplainRequest": {"type": "object", "required": ["text"], "properties": {
+            "text": {**text, "maxLength": config["MAX_EXPLAIN_CHARS"], "description": "One paragraph."},
+            "task": {"type": "string", "enum": tasks, "default": "stance"}}},
+        "Piece": {"type": "object", "required": ["start", "end", "text", "contribution"], "additionalProperties": False,
+                  "properties": {"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0},
+                                 "text": {"type": "string"},
+                                 "contribution": {"type": "number", "description": "Drop in the label's probability "
+                                                                                   "when the piece is removed."}}},
+        "ExplainResponse": {
+            "type": "object", "additionalProperties": False,
+            "required": ["model", "task", "label", "probability", "sentences", "spans", "evaluations"],
+            "properties": {"model": {"type": "string"}, "task": {"type": "string", "enum": tasks},
+                           "label": {"type": "string"}, "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                           "sentences": {"type": "array", "items": ref("Piece")},
+                           "spans": {"type": "array", "items": ref("Piece")},
+                           "evaluations": {"type": "integer", "minimum": 1}}},
         "ModelInfo": {"type": "object", "required": ["id", "tasks", "max_length", "training", "metrics"],
                       "properties": {"id": {"type": "string"},
                                      "tasks": {"type": "object", "additionalProperties": {
@@ -131,10 +147,15 @@ def build_openapi(config, schema):
             "/v1/documents": {"post": operation(
                 "Split an article into paragraphs and classify each, with a summary", ref("DocumentResponse"),
                 *post_errors, body="DocumentRequest", protected=True, keys=keys)},
+            "/v1/explain": {"post": operation(
+                "The sentences and word runs of one paragraph that moved its prediction", ref("ExplainResponse"),
+                *post_errors, body="ExplainRequest", protected=True, keys=keys)},
             "/v1/model": {"get": operation("The served model: id, tasks, labels, metrics", ref("ModelInfo"),
                                            protected=True, keys=keys)},
             "/healthz": {"get": operation("Liveness", ref("Status"))},
             "/readyz": {"get": operation("Readiness: the model is loaded", ref("Status"), 503)},
+            "/": {"get": {"summary": "The analyst web page", "responses": {"200": {
+                "description": "The page.", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {
                 "description": "Metrics in the Prometheus text format.",
                 "content": {"text/plain": {"schema": {"type": "string"}}}}}}},

@@ -26,7 +26,7 @@ def model_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def classifier(model_dir):
-    return MultiTaskClassifier.from_pretrained(model_dir)
+    return MultiTaskClassifier.from_pretrained(model_dir, backend="torch")
 
 
 @pytest.fixture()

@@ -63,3 +63,16 @@ def test_split_by_source_keeps_domains_together(tmp_path):
     domains = {name: {source_domain(ex.meta["source_url"]) for ex in rows} for name, rows in splits.items()}
     assert not domains["test"] & domains["train"] and not domains["dev"] & domains["train"]
     assert splits["test"]
+
+
+def test_corpus_size_balance_and_breadth():
+    report, _ = validate_corpus(SPLIT_FILES)
+    totals = report["labels"]["all"]["totals"]
+    assert report["rows"] >= 1800
+    assert min(totals["stance"].values()) >= 550
+    assert min(totals["sentiment"].values()) >= 350
+    assert report["with_source_url"] >= report["rows"] / 2
+    assert report["hard_cases"] >= 0.2 * report["rows"]
+    assert report["countries"] >= 30 and len(report["source_types"]) >= 6
+    assert report["words"]["min"] >= 40 and report["words"]["max"] <= 220
+    assert report["near_duplicate_pairs"] == 0

@@ -19,7 +19,10 @@ from tqdm import tqdm
 import geostance
 from geostance import LabelSchema, MultiTaskClassifier, default_base_model, load_examples
 
+from .calibration import calibrate
+from .card import write_card
 from .evaluate import evaluate
+from .export import export_model
 from .splits import stratified_split
 
 IGNORE = -100
@@ -29,7 +32,7 @@ IGNORE = -100
 class TrainConfig:
     """Hyperparameters; the defaults train the bundled MiniLM encoder in minutes on 2 CPU cores."""
 
-    epochs: int = 4
+    epochs: int = 5
     batch_size: int = 16
     learning_rate: float = 6e-5
     head_learning_rate: float = 2e-3
@@ -98,10 +101,13 @@ def mean_macro_f1(report):
 
 
 def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config=None, progress=True):
-    """Fine-tune on `data` (list of files), select the best epoch on dev, save to `out`.
+    """Fine-tune on `data` (list of files), select the best epoch on dev, save to `out`, export ONNX.
 
     Returns the trained classifier. Without a `dev` file, a stratified share of the
-    training rows is held out for model selection.
+    training rows is held out for model selection. Per-task temperatures are then
+    fitted on the dev rows and saved with the model; the directory also gets
+    `model.onnx`, `model.int8.onnx` with the int8 parity check in metrics.json,
+    and model_card.md.
     """
     config = config or TrainConfig()
     set_seed(config.seed)
@@ -122,6 +128,7 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     started = time.time()
     history = fit(classifier, examples, dev_examples, config, progress)
     seconds = time.time() - started
+    calibrate(classifier, dev_examples)
     metrics = {"dev": evaluate(classifier, dev_examples)}
     if test:
         metrics["test"] = evaluate(classifier, load_examples(test, schema))
@@ -129,6 +136,8 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     files = list(data) + list(dev or [])
     record = {
         "data": [str(p) for p in files],
+        "train_data": [str(p) for p in data],
+        "dev_data": [str(p) for p in dev or []],
         "data_sha256": data_hash(files),
         "n_train": len(examples),
         "n_dev": len(dev_examples),
@@ -144,6 +153,8 @@ def train(data, out, *, dev=None, test=None, base_model=None, tasks=None, config
     }
     Path(out, "training.json").write_text(json.dumps(record, indent=2) + "\n")
     Path(out, "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    export_model(classifier, out, dev_examples)
+    write_card(out)
     return classifier
 
 
