@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geostance import MultiTaskClassifier
 from service import score as score_module
 from service.batch_io import ScoreError, read_output
 from service.cli import main as service_main
@@ -22,6 +23,12 @@ BAD_LINES = ['{"id": "b1", "text": ""}', '{"id": "b2", "text": 42}', '{"id": "b3
 @pytest.fixture(scope="module")
 def tiny_rows(tiny_path):
     return [{"id": r["id"], "text": r["text"]} for r in map(json.loads, tiny_path.read_text().splitlines())]
+
+
+@pytest.fixture(scope="module")
+def auto_classifier(model_dir):
+    """The model as the scorer loads it (default backend), the reference for its output."""
+    return MultiTaskClassifier.from_pretrained(model_dir)
 
 
 def write_input(path, rows):
@@ -44,16 +51,18 @@ def labels(rows):
 @pytest.mark.parametrize("input_name, output_name", [
     ("in.jsonl", "out.jsonl"), ("in.csv", "out.parquet"), ("in.parquet", "out.jsonl"), ("in.jsonl", "out.parquet"),
 ])
-def test_round_trip_keeps_order_ids_and_labels(model_dir, classifier, tiny_rows, tmp_path, input_name, output_name):
+def test_round_trip_keeps_order_ids_and_labels(model_dir, auto_classifier, tiny_rows, tmp_path, input_name, output_name):
     source = write_input(tmp_path / input_name, tiny_rows)
     out = tmp_path / output_name
     summary = score_file(model_dir, source, out, id_column="id", chunk_size=5)
     rows = list(read_output(out))
-    expected = classifier.classify([r["text"] for r in tiny_rows])
+    expected = auto_classifier.classify([r["text"] for r in tiny_rows])
     assert [row["id"] for row in rows] == [r["id"] for r in tiny_rows]
     assert [row["stance"]["label"] for row in rows] == [e["stance"]["label"] for e in expected]
+    # The default int8 backend quantizes activations with one scale per batch, so a row's
+    # scores shift slightly with the rows it is batched with.
     for row, result in zip(rows, expected):
-        assert row["sentiment"]["scores"] == pytest.approx(result["sentiment"]["scores"], abs=1e-5)
+        assert row["sentiment"]["scores"] == pytest.approx(result["sentiment"]["scores"], abs=5e-3)
     assert summary["rows"] == summary["scored"] == len(tiny_rows) and summary["failed"] == 0
     assert not parts_dir(out).exists()
 
