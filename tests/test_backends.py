@@ -63,9 +63,9 @@ def test_auto_prefers_int8_only_when_it_passed_the_parity_gate(model_dir, tmp_pa
     set_parity_flag(copy, True)
     assert choose_backend(copy, "auto") == "onnx-int8"
     set_parity_flag(copy, False)
-    assert choose_backend(copy, "auto") == "onnx"
+    assert choose_backend(copy, "auto") == "torch"
     assert int8_status(copy).startswith("refused: dev macro-F1 lost more than 0.5 points")
-    assert MultiTaskClassifier.from_pretrained(copy).backend.name == "onnx"
+    assert MultiTaskClassifier.from_pretrained(copy).backend.name == "torch"
 
 
 def test_auto_uses_torch_without_onnx_files(model_dir, tmp_path):
@@ -115,6 +115,6 @@ def test_model_endpoint_names_the_backend_and_a_refused_int8(model_dir, tmp_path
     copy = linked_copy(model_dir, tmp_path / "m")
     set_parity_flag(copy, False)
     body = create_app({"MODEL_DIR": str(copy), "TESTING": True}).test_client().get("/v1/model").get_json()
-    assert body["backend"]["name"] == "onnx"
+    assert body["backend"]["name"] == "torch"
     assert body["backend"]["int8"].startswith("refused")
     assert "backends" not in body["metrics"]

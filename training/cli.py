@@ -195,7 +195,7 @@ def run_export(args):
     record = export_model(classifier, args.model, load_examples(dev, classifier.schema))
     for key in ("fp32", "int8"):
         print(f"{key}: dev macro-F1 " + ", ".join(f"{task} {f1:.4f}" for task, f1 in record[key].items()))
-    verdict = "used by default" if record["int8_within_0.5_points"] else "refused (loses more than 0.5 points); fp32 ONNX is the default"
+    verdict = "used by default" if record["int8_within_0.5_points"] else "refused (loses more than 0.5 points); torch is the default"
     print(f"int8: {verdict}")
 
 
