@@ -55,7 +55,9 @@ def task_schemas(schema):
 def component_schemas(config, schema):
     results, summaries = task_schemas(schema)
     tasks = list(results)
-    text = {"type": "string", "minLength": 1, "pattern": r"\S"}
+    # Python's str.strip() also removes U+001C-U+001F and U+0085, which ECMA regex \s does not
+    # cover; exclude them too so a schema-valid text is never one the server calls empty.
+    text = {"type": "string", "minLength": 1, "pattern": r"[^\s\x1c-\x1f\x85]"}
     result = {"type": "object", "required": [*tasks, "windows"], "additionalProperties": False,
               "properties": {**results, "windows": {
                   "type": "integer", "minimum": 1, "description": "Overlapping encoder windows the text needed."}}}
