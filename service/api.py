@@ -68,19 +68,23 @@ def classify():
     return {"model": current_app.extensions["model_info"]["id"], "results": results}
 
 
-@api.post("/documents")
-def documents():
-    body = get_json_object()
+def get_text(body, what, limit):
+    """Validate the field `text`: a non-empty string of at most `limit` characters."""
     if "text" not in body:
-        raise APIError(422, "field 'text' is required: the whole article as a string")
+        raise APIError(422, f"field 'text' is required: {what} as a string")
     text = body["text"]
     if not isinstance(text, str):
         raise APIError(422, f"field 'text' must be a string, got {json_type(text)}")
     if not text.strip():
         raise APIError(422, "field 'text' is empty")
-    limit = current_app.config["MAX_DOCUMENT_CHARS"]
     if len(text) > limit:
         raise APIError(422, f"field 'text' has {len(text)} characters; the limit is {limit}")
+    return text
+
+
+@api.post("/documents")
+def documents():
+    text = get_text(get_json_object(), "the whole article", current_app.config["MAX_DOCUMENT_CHARS"])
     paragraphs = split_paragraphs(text)
     limit = current_app.config["MAX_DOCUMENT_PARAGRAPHS"]
     if len(paragraphs) > limit:

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app
 
 from geostance.explain import explain
 
-from .api import get_classifier, get_json_object
+from .api import get_classifier, get_json_object, get_text
 from .errors import APIError
 
 explain_api = Blueprint("explain_api", __name__, url_prefix="/v1")
@@ -18,22 +18,6 @@ def set_default_limit(state):
     """Explanations cost one pass per sentence and word run, so they get a tighter length limit."""
     limit = int(os.environ.get("GEOSTANCE_MAX_EXPLAIN_CHARS", DEFAULT_MAX_EXPLAIN_CHARS))
     state.app.config.setdefault("MAX_EXPLAIN_CHARS", limit)
-
-
-def get_paragraph(body):
-    """Validate `text`: one non-empty string within MAX_EXPLAIN_CHARS."""
-    text = body.get("text")
-    if text is None:
-        raise APIError(422, "field 'text' is required: the paragraph to explain")
-    if not isinstance(text, str):
-        raise APIError(422, f"field 'text' must be a string, got {type(text).__name__}")
-    if not text.strip():
-        raise APIError(422, "field 'text' is empty")
-    limit = current_app.config["MAX_EXPLAIN_CHARS"]
-    if len(text) > limit:
-        raise APIError(422, f"field 'text' has {len(text)} characters; explanations take at most {limit} "
-                            "(explain one paragraph at a time)")
-    return text
 
 
 def get_task(body, classifier):
@@ -49,7 +33,7 @@ def get_task(body, classifier):
 def explain_paragraph():
     body = get_json_object()
     classifier = get_classifier()
-    text = get_paragraph(body)
+    text = get_text(body, "the paragraph to explain", current_app.config["MAX_EXPLAIN_CHARS"])
     task = get_task(body, classifier)
     result = explain(classifier, text, task, batch_size=current_app.config["BATCH_SIZE"])
     return {"model": current_app.extensions["model_info"]["id"], "task": task, **result}

@@ -25,7 +25,7 @@ def test_explain_accepts_other_tasks(client):
     ({"json": {}}, 422, "field 'text' is required"),
     ({"json": {"text": ["a"]}}, 422, "field 'text' must be a string"),
     ({"json": {"text": " \n"}}, 422, "field 'text' is empty"),
-    ({"json": {"text": "a" * 5001}}, 422, "at most 5000"),
+    ({"json": {"text": "a" * 5001}}, 422, "the limit is 5000"),
     ({"json": {"text": "ok", "task": "topic"}}, 422, "field 'task' must be one of"),
     ({"json": {"text": "ok", "task": 3}}, 422, "field 'task' must be one of"),
     ({"json": ["ok"]}, 422, "JSON object"),
@@ -43,4 +43,4 @@ def test_explain_limit_is_configurable(model_dir, classifier):
 
     app = create_app({"MODEL_DIR": str(model_dir), "TESTING": True, "MAX_EXPLAIN_CHARS": 10}, classifier=classifier)
     response = app.test_client().post("/v1/explain", json={"text": "eleven char"})
-    assert response.status_code == 422 and "at most 10" in response.get_json()["error"]["message"]
+    assert response.status_code == 422 and "the limit is 10" in response.get_json()["error"]["message"]
