@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 
+from .paragraphs import trim_span
+
 # A sentence ends at . ! ? or … (with any closing quotes or brackets) followed by space
 # and something that can open a sentence; "e.g. the" or "3.5 bn" do not split.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
@@ -32,13 +34,7 @@ def sentence_spans(text):
         spans.append((start, gap.start() + len(gap.group().rstrip())))
         start = gap.end()
     spans.append((start, len(text)))
-    return [trim(text, s, e) for s, e in spans if text[s:e].strip()]
-
-
-def trim(text, start, end):
-    chunk = text[start:end]
-    left = len(chunk) - len(chunk.lstrip())
-    return start + left, start + len(chunk.rstrip())
+    return [trim_span(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
 def word_spans(text, size=SPAN_WORDS, max_variants=MAX_SPAN_VARIANTS):

@@ -90,7 +90,6 @@ class MultiTaskClassifier:
         head_sizes = {task: len(schema.labels(task)) for task in settings["tasks"]}
         network = MultiTaskNetwork(encoder, head_sizes)
         network.heads.load_state_dict(load_file(str(path / "heads.safetensors")))
-        network.eval()
         return cls(network, tokenizer, schema, settings, load_backend(backend, path, network, settings["tasks"], threads))
 
     def save_pretrained(self, path):

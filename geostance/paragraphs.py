@@ -24,9 +24,8 @@ def split_paragraphs(text):
     Blank lines separate blocks. Inside a block, a line that ends a sentence and is
     long enough to be a paragraph of its own starts a new paragraph; hard-wrapped
     lines are joined, and consecutive bullet items stay together as one list with the
-    line that introduces them. A
-    very short fragment such as a caption joins the paragraph before it, and a
-    heading (a short line without closing punctuation) joins the paragraph after it.
+    line that introduces them. A very short fragment such as a caption joins the
+    paragraph before it, and a heading (a short line without closing punctuation) joins the paragraph after it.
     """
     pieces = []
     for start, end in _blocks(text):
@@ -42,11 +41,16 @@ def _blocks(text):
     yield from _trimmed(text, start, len(text))
 
 
-def _trimmed(text, start, end):
+def trim_span(text, start, end):
+    """The [start, end) span narrowed to exclude surrounding whitespace."""
     chunk = text[start:end]
-    if chunk.strip():
-        left = len(chunk) - len(chunk.lstrip())
-        yield start + left, start + len(chunk.rstrip())
+    left = len(chunk) - len(chunk.lstrip())
+    return start + left, start + len(chunk.rstrip())
+
+
+def _trimmed(text, start, end):
+    if text[start:end].strip():
+        yield trim_span(text, start, end)
 
 
 def _lines(text, start, end):
